@@ -1,0 +1,80 @@
+"""The validated configuration of one experiment (CLI flags and config files both end up here)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hyperdistill.data.splits import PROTOCOLS
+from hyperdistill.data.transforms import FEATURE_TRANSFORMS
+
+DEFAULT_METHODS = ("mlp", "lighthgnn", "lighthgnn_plus")
+
+
+class RunConfig(BaseModel):
+    """One dataset x one teacher x several methods x several seeds, in one setting.
+
+    Hyperparameters of the teacher, the student MLP and each method go in the ``*_params`` dicts; what is
+    not given takes the component's own default (LightHGNN's settings).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: str = "synthetic"
+    path: str | None = Field(
+        None, description="a directory in one of the supported formats, instead of a name"
+    )
+    format: str | None = Field(None, description="format of `path` (hypergcn, le, plain, ...)")
+    data_root: str | None = None
+    dataset_options: dict[str, Any] = Field(default_factory=dict)
+    feature_transform: str = "row_l1"
+    deduplicate: bool = True
+
+    teacher: str = "hgnn"
+    teacher_params: dict[str, Any] = Field(default_factory=dict)
+    student_params: dict[str, Any] = Field(default_factory=dict)
+    methods: tuple[str, ...] = DEFAULT_METHODS
+    method_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    protocol: str = "lighthgnn"
+    seeds: tuple[int, ...] | None = None
+    setting: Literal["transductive", "production"] = "transductive"
+    inductive_share: float = Field(0.2, gt=0.0, lt=1.0)
+
+    epochs: int = Field(200, ge=1)
+    lr: float = Field(0.01, gt=0.0)
+    weight_decay: float = Field(5e-4, ge=0.0)
+    patience: int | None = Field(None, ge=1)
+    progress: bool = False
+
+    @field_validator("protocol")
+    @classmethod
+    def _known_protocol(cls, value: str) -> str:
+        if value not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {value!r}; choose one of {', '.join(PROTOCOLS)}")
+        return value
+
+    @field_validator("feature_transform")
+    @classmethod
+    def _known_transform(cls, value: str) -> str:
+        if value not in FEATURE_TRANSFORMS:
+            raise ValueError(
+                f"unknown feature transform {value!r}; choose one of {', '.join(FEATURE_TRANSFORMS)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _path_needs_format(self) -> RunConfig:
+        if self.path is not None and self.format is None:
+            raise ValueError("a dataset given by path needs its format (--format)")
+        if not self.methods:
+            raise ValueError("give at least one method")
+        return self
+
+    @property
+    def dataset_label(self) -> str:
+        return self.path if self.path is not None else self.dataset
+
+    def resolved_seeds(self) -> tuple[int, ...]:
+        return self.seeds if self.seeds is not None else PROTOCOLS[self.protocol].seeds

@@ -1,0 +1,8 @@
+"""Distillation methods, registered by name in ``DISTILLERS``."""
+
+from hyperdistill.distill import lighthgnn as _lighthgnn  # noqa: F401  (registration)
+from hyperdistill.distill import lighthgnn_plus as _lighthgnn_plus  # noqa: F401
+from hyperdistill.distill import mlp as _mlp  # noqa: F401
+from hyperdistill.distill.base import DISTILLERS, DistillContext, Distiller
+
+__all__ = ["DISTILLERS", "DistillContext", "Distiller"]

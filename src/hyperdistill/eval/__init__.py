@@ -1,0 +1,1 @@
+"""Metrics, protocol scoring and timing."""

@@ -1,0 +1,219 @@
+"""Wires the stages together: data -> teacher -> distiller -> student -> evaluation. Nothing else does.
+
+Transductive setting: the teacher sees the whole hypergraph; students distil on every vertex and are scored
+on the test vertices from features alone. Production setting: a share r of the test vertices (V_ind) is
+removed with its incidences before anything trains; teacher, soft labels, reliability and the hyperedge term
+see only the observed part. Scores: *trans* (observed test), *ind* (V_ind: the teacher runs on the full
+hypergraph, the student on features only) and *prod* (all test vertices).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from hyperdistill.config import RunConfig
+from hyperdistill.data.dataset import HypergraphDataset, Split
+from hyperdistill.data.hypergraph import Hypergraph
+from hyperdistill.data.registry import load_dataset, load_path
+from hyperdistill.data.splits import get_protocol, hold_out, make_split
+from hyperdistill.data.transforms import normalize_features, prepare_structure
+from hyperdistill.distill import DISTILLERS, DistillContext
+from hyperdistill.eval.metrics import classification_metrics
+from hyperdistill.models import MLP, TEACHERS
+from hyperdistill.results import Record, RunResult
+from hyperdistill.train import FitResult, TrainConfig, fit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The dataset after preprocessing: normalised features and the teachers' structure."""
+
+    dataset: HypergraphDataset
+    features: Tensor
+    hypergraph: Hypergraph
+
+
+@dataclass(frozen=True)
+class View:
+    """What training may see for one split: the observed vertices (all of them when transductive).
+
+    ``train`` and ``val`` are positions within ``observed``; ``parts`` maps each scored part to global
+    vertex ids.
+    """
+
+    observed: Tensor
+    features: Tensor
+    hypergraph: Hypergraph
+    train: Tensor
+    val: Tensor
+    parts: dict[str, Tensor]
+
+
+@dataclass
+class TeacherRun:
+    model: nn.Module
+    logits: Tensor  # (len(observed), C), eval mode, best state
+    fit: FitResult
+
+
+def prepare_data(config: RunConfig) -> Prepared:
+    """Load the configured dataset and apply feature and structure preprocessing."""
+    if config.path is not None:
+        dataset = load_path(config.path, config.format or "", **config.dataset_options)
+    else:
+        dataset = load_dataset(config.dataset, config.data_root, **config.dataset_options)
+    features = normalize_features(dataset.features, config.feature_transform)
+    hypergraph = prepare_structure(dataset.hypergraph, deduplicate=config.deduplicate)
+    return Prepared(dataset, features, hypergraph)
+
+
+def make_view(prepared: Prepared, split: Split, config: RunConfig, seed: int) -> View:
+    """The observed part of the data for ``split`` under the configured setting."""
+    if config.setting == "transductive":
+        everything = torch.arange(prepared.dataset.num_nodes)
+        return View(
+            everything, prepared.features, prepared.hypergraph, split.train, split.val, {"test": split.test}
+        )
+    observed_test, inductive = hold_out(split, config.inductive_share, seed)
+    observed = torch.sort(torch.cat([split.train, split.val, observed_test])).values
+    position = torch.full((prepared.dataset.num_nodes,), -1, dtype=torch.long)
+    position[observed] = torch.arange(observed.numel())
+    hypergraph = prepare_structure(prepared.hypergraph.restrict(observed), deduplicate=False)
+    parts = {"trans": observed_test, "ind": inductive, "prod": split.test}
+    return View(
+        observed, prepared.features[observed], hypergraph, position[split.train], position[split.val], parts
+    )
+
+
+def train_teacher(prepared: Prepared, view: View, config: RunConfig, seed: int) -> TeacherRun:
+    """Fit the teacher with cross-entropy on the training vertices of the observed hypergraph."""
+    labels = prepared.dataset.labels[view.observed]
+    torch.manual_seed(seed)
+    model = TEACHERS.get(config.teacher)(
+        view.features.size(1), prepared.dataset.num_classes, **config.teacher_params
+    )
+
+    def objective(logits: Tensor, _: torch.Generator) -> dict[str, Tensor]:
+        loss = nn.functional.cross_entropy(logits[view.train], labels[view.train])
+        return {"loss": loss}
+
+    result = fit(
+        model,
+        (view.features, view.hypergraph),
+        objective,
+        view.val,
+        labels[view.val],
+        _train_config(config),
+        torch.Generator().manual_seed(seed),
+        f"teacher {config.teacher}",
+    )
+    with torch.no_grad():
+        logits = model(view.features, view.hypergraph)
+    return TeacherRun(model, logits, result)
+
+
+def train_student(
+    method: str, prepared: Prepared, view: View, teacher: TeacherRun | None, config: RunConfig, seed: int
+) -> tuple[MLP, FitResult]:
+    """Distil the teacher into a fresh MLP with the named method."""
+    distiller = DISTILLERS.get(method)(**config.method_params.get(method, {}))
+    labels = prepared.dataset.labels[view.observed]
+    context = DistillContext(
+        features=view.features,
+        train_index=view.train,
+        train_labels=labels[view.train],
+        num_classes=prepared.dataset.num_classes,
+        hypergraph=view.hypergraph,
+        teacher_logits=None if teacher is None else teacher.logits,
+        teacher=None if teacher is None else _frozen(teacher.model, view.hypergraph),
+    )
+    generator = torch.Generator().manual_seed(seed)
+    distiller.prepare(context, generator)
+    torch.manual_seed(seed)
+    student = MLP(view.features.size(1), prepared.dataset.num_classes, **config.student_params)
+    result = fit(
+        student,
+        (view.features,),
+        distiller.loss,
+        view.val,
+        labels[view.val],
+        _train_config(config),
+        generator,
+        f"student {method}",
+    )
+    return student, result
+
+
+def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) -> RunResult:
+    """Run every seed of the configured experiment and collect one record per (seed, model, part)."""
+    prepared = prepare_data(config)
+    protocol = get_protocol(config.protocol)
+    result = RunResult.start(config, prepared.dataset)
+    needs_teacher = any(DISTILLERS.get(m).needs_teacher for m in config.methods)
+    for seed in config.resolved_seeds():
+        split = make_split(prepared.dataset, protocol, seed)
+        view = make_view(prepared, split, config, seed)
+        teacher = train_teacher(prepared, view, config, seed) if needs_teacher else None
+        records = []
+        if teacher is not None:
+            logits = _teacher_logits(teacher, prepared, view)
+            records += _score(prepared, view, logits, seed, config.teacher, "teacher", teacher.fit)
+        for method in config.methods:
+            student, fitted = train_student(method, prepared, view, teacher, config, seed)
+            with torch.no_grad():
+                logits = student(prepared.features)
+            records += _score(prepared, view, logits, seed, method, "student", fitted)
+        for record in records:
+            result.add(record)
+            if on_record is not None:
+                on_record(record)
+    return result.finish()
+
+
+def _teacher_logits(teacher: TeacherRun, prepared: Prepared, view: View) -> Tensor:
+    """Teacher logits for every vertex: observed ones from its observed run, V_ind from the full hypergraph."""
+    logits = torch.zeros(prepared.dataset.num_nodes, teacher.logits.size(1))
+    logits[view.observed] = teacher.logits
+    if "ind" in view.parts:
+        with torch.no_grad():
+            full = teacher.model(prepared.features, prepared.hypergraph)
+        logits[view.parts["ind"]] = full[view.parts["ind"]]
+    return logits
+
+
+def _score(
+    prepared: Prepared, view: View, logits: Tensor, seed: int, model: str, role: str, fitted: FitResult
+) -> list[Record]:
+    labels = prepared.dataset.labels
+    return [
+        Record(
+            seed=seed,
+            model=model,
+            role=role,
+            part=part,
+            **classification_metrics(logits[ids], labels[ids]),
+            train_seconds=fitted.seconds,
+            best_epoch=fitted.best_epoch,
+        )
+        for part, ids in view.parts.items()
+    ]
+
+
+def _frozen(model: nn.Module, hypergraph: Hypergraph) -> Callable[[Tensor], Tensor]:
+    def teacher(features: Tensor) -> Tensor:
+        model.eval()
+        with torch.no_grad():
+            return model(features, hypergraph)
+
+    return teacher
+
+
+def _train_config(config: RunConfig) -> TrainConfig:
+    return TrainConfig(config.epochs, config.lr, config.weight_decay, config.patience, config.progress)
