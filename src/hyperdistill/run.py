@@ -22,8 +22,8 @@ from hyperdistill.data.hypergraph import Hypergraph
 from hyperdistill.data.registry import load_dataset, load_path
 from hyperdistill.data.splits import get_protocol, hold_out, make_split
 from hyperdistill.data.transforms import normalize_features, prepare_structure
-from hyperdistill.distill import DISTILLERS, DistillContext
-from hyperdistill.eval.metrics import classification_metrics
+from hyperdistill.distill import DISTILLERS, DistillContext, Distiller
+from hyperdistill.eval.metrics import accuracy, classification_metrics
 from hyperdistill.models import MLP, TEACHERS
 from hyperdistill.results import Record, RunResult
 from hyperdistill.train import FitResult, TrainConfig, fit
@@ -60,6 +60,14 @@ class View:
 class TeacherRun:
     model: nn.Module
     logits: Tensor  # (len(observed), C), eval mode, best state
+    fit: FitResult
+    hidden: Tensor | None = None  # (len(observed), H) where the teacher exposes it
+
+
+@dataclass
+class StudentRun:
+    model: MLP
+    distiller: Distiller
     fit: FitResult
 
 
@@ -100,28 +108,26 @@ def train_teacher(prepared: Prepared, view: View, config: RunConfig, seed: int) 
         view.features.size(1), prepared.dataset.num_classes, **config.teacher_params
     )
 
-    def objective(logits: Tensor, _: torch.Generator) -> dict[str, Tensor]:
-        loss = nn.functional.cross_entropy(logits[view.train], labels[view.train])
-        return {"loss": loss}
+    def objective(teacher: nn.Module, _: torch.Generator) -> dict[str, Tensor]:
+        logits = teacher(view.features, view.hypergraph)
+        return {"loss": nn.functional.cross_entropy(logits[view.train], labels[view.train])}
 
-    result = fit(
-        model,
-        (view.features, view.hypergraph),
-        objective,
-        view.val,
-        labels[view.val],
-        _train_config(config),
-        torch.Generator().manual_seed(seed),
-        f"teacher {config.teacher}",
-    )
+    def validate(teacher: nn.Module) -> float:
+        return accuracy(teacher(view.features, view.hypergraph)[view.val], labels[view.val])
+
+    generator = torch.Generator().manual_seed(seed)
+    result = fit(model, objective, validate, _train_config(config), generator, f"teacher {config.teacher}")
     with torch.no_grad():
-        logits = model(view.features, view.hypergraph)
-    return TeacherRun(model, logits, result)
+        if hasattr(model, "forward_with_hidden"):
+            logits, hidden = model.forward_with_hidden(view.features, view.hypergraph)
+        else:
+            logits, hidden = model(view.features, view.hypergraph), None
+    return TeacherRun(model, logits, result, hidden)
 
 
 def train_student(
     method: str, prepared: Prepared, view: View, teacher: TeacherRun | None, config: RunConfig, seed: int
-) -> tuple[MLP, FitResult]:
+) -> StudentRun:
     """Distil the teacher into a fresh MLP with the named method."""
     distiller = DISTILLERS.get(method)(**config.method_params.get(method, {}))
     labels = prepared.dataset.labels[view.observed]
@@ -133,22 +139,27 @@ def train_student(
         hypergraph=view.hypergraph,
         teacher_logits=None if teacher is None else teacher.logits,
         teacher=None if teacher is None else _frozen(teacher.model, view.hypergraph),
+        teacher_hidden=None if teacher is None else teacher.hidden,
     )
     generator = torch.Generator().manual_seed(seed)
     distiller.prepare(context, generator)
+    inputs = distiller.student_inputs(view.features, view.hypergraph)
     torch.manual_seed(seed)
-    student = MLP(view.features.size(1), prepared.dataset.num_classes, **config.student_params)
+    student = MLP(inputs.size(1), prepared.dataset.num_classes, **config.student_params)
+
+    def validate(model: nn.Module) -> float:
+        return accuracy(model(inputs[view.val]), labels[view.val])
+
     result = fit(
         student,
-        (view.features,),
-        distiller.loss,
-        view.val,
-        labels[view.val],
+        distiller.objective,
+        validate,
         _train_config(config),
         generator,
         f"student {method}",
+        extra_parameters=distiller.extra_parameters(),
     )
-    return student, result
+    return StudentRun(student, distiller, result)
 
 
 def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) -> RunResult:
@@ -166,10 +177,12 @@ def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) ->
             logits = _teacher_logits(teacher, prepared, view)
             records += _score(prepared, view, logits, seed, config.teacher, "teacher", teacher.fit)
         for method in config.methods:
-            student, fitted = train_student(method, prepared, view, teacher, config, seed)
+            student = train_student(method, prepared, view, teacher, config, seed)
             with torch.no_grad():
-                logits = student(prepared.features)
-            records += _score(prepared, view, logits, seed, method, "student", fitted)
+                logits = student.model(
+                    student.distiller.student_inputs(prepared.features, prepared.hypergraph)
+                )
+            records += _score(prepared, view, logits, seed, method, "student", student.fit)
         for record in records:
             result.add(record)
             if on_record is not None:

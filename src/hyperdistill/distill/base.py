@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from hyperdistill.data.hypergraph import Hypergraph
 from hyperdistill.registry import Registry
@@ -33,6 +33,8 @@ class DistillContext:
         teacher_logits: Teacher logits from its best state in eval mode, ``(N, C)``; None without teacher.
         teacher: Re-runs the trained teacher (eval mode, no grad) on other features ``(N, F) -> (N, C)``;
             used for reliability under feature perturbation.
+        teacher_hidden: The teacher's last hidden representation ``(N, H)`` where the teacher exposes one
+            (``forward_with_hidden``), for representation distillation; else None.
     """
 
     features: Tensor
@@ -42,6 +44,7 @@ class DistillContext:
     hypergraph: Hypergraph
     teacher_logits: Tensor | None = None
     teacher: Callable[[Tensor], Tensor] | None = None
+    teacher_hidden: Tensor | None = None
 
 
 class Distiller(ABC):
@@ -53,6 +56,27 @@ class Distiller(ABC):
     def prepare(self, context: DistillContext, generator: torch.Generator) -> None:
         """Compute everything that is fixed during training (soft labels, reliability, ...). Called once."""
         self.context = context
+
+    def extra_parameters(self) -> list[nn.Parameter]:
+        """Trainable parameters of the method itself (e.g. projection heads), optimised with the student."""
+        return []
+
+    def student_inputs(self, features: Tensor, hypergraph: Hypergraph | None) -> Tensor:
+        """What the student reads for vertices with these features, ``(B, F) -> (B, F')``.
+
+        The identity for structure-free methods. A method that adds inputs (NOSMOG's position features)
+        overrides it; ``hypergraph`` is the structure around the vertices, None for a vertex without links.
+        """
+        return features
+
+    def objective(self, student: nn.Module, generator: torch.Generator) -> dict[str, Tensor]:
+        """One epoch's training terms for ``student``; by default :meth:`loss` of its full-batch logits.
+
+        Methods that need more than logits (hidden representations, augmented inputs) override this.
+        """
+        return self.loss(
+            student(self.student_inputs(self.context.features, self.context.hypergraph)), generator
+        )
 
     @abstractmethod
     def loss(self, student_logits: Tensor, generator: torch.Generator) -> dict[str, Tensor]:

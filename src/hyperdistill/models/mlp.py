@@ -53,3 +53,12 @@ class MLP(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.layers(x)
+
+    def forward_with_hidden(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Logits and the last hidden representation (input of the final Linear), for representation KD.
+
+        Shapes:
+            - output: ``(B, out_channels)`` and ``(B, hidden_channels)``
+        """
+        hidden = self.layers[:-1](x)
+        return self.layers[-1](hidden), hidden

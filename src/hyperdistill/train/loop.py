@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from torch import Tensor, nn
 
-from hyperdistill.eval.metrics import accuracy
-
-Objective = Callable[[Tensor, torch.Generator], dict[str, Tensor]]
+#: ``(model, generator) -> {"loss": ..., other named terms}``: runs the forward pass it needs itself.
+Objective = Callable[[nn.Module, torch.Generator], dict[str, Tensor]]
+#: ``model -> validation accuracy`` (the model is already in eval mode, under no_grad).
+Validate = Callable[[nn.Module], float]
 
 
 @dataclass(frozen=True)
@@ -44,27 +44,27 @@ class FitResult:
 
 def fit(
     model: nn.Module,
-    inputs: Sequence[Any],
     objective: Objective,
-    val_index: Tensor,
-    val_labels: Tensor,
+    validate: Validate,
     config: TrainConfig,
     generator: torch.Generator,
     description: str = "train",
+    extra_parameters: Iterable[nn.Parameter] = (),
 ) -> FitResult:
-    """Train ``model(*inputs)`` on ``objective`` and leave it in its best-validation state, in eval mode.
+    """Train ``model`` on ``objective`` and leave it in its best-validation state, in eval mode.
 
     Args:
-        model: Any module whose ``forward(*inputs)`` returns logits ``(N, C)`` for all N rows.
-        inputs: Positional inputs of the forward pass (``(x, hypergraph)`` or ``(x,)``).
-        objective: ``(logits, generator) -> {"loss": ..., other named terms}``.
-        val_index: Rows used for model selection, ``(V,)``.
-        val_labels: Their labels, ``(V,)``.
+        model: The module to train (teacher or student).
+        objective: Computes the training terms from the model; ``"loss"`` is optimised.
+        validate: Validation accuracy of the model, the selection criterion (earliest best epoch wins).
         config: Epochs, optimiser settings, patience, progress display.
         generator: Per-epoch randomness handed to the objective.
         description: Label of the progress bar.
+        extra_parameters: Further trainable tensors of the objective (a distiller's heads), optimised
+            alongside the model but not part of the selected state.
     """
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    parameters = [*model.parameters(), *extra_parameters]
+    optimizer = torch.optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
     best = FitResult(best_epoch=-1, best_val_acc=-1.0, seconds=0.0)
     best_state = copy.deepcopy(model.state_dict())
     start = time.perf_counter()
@@ -74,13 +74,13 @@ def fit(
             # step
             model.train()
             optimizer.zero_grad()
-            terms = objective(model(*inputs), generator)
+            terms = objective(model, generator)
             terms["loss"].backward()
             optimizer.step()
             # evaluate
             model.eval()
             with torch.no_grad():
-                val_acc = accuracy(model(*inputs)[val_index], val_labels)
+                val_acc = validate(model)
             # log
             best.history.append(
                 {"epoch": epoch, "val_acc": val_acc, **{k: float(v.detach()) for k, v in terms.items()}}

@@ -1,4 +1,4 @@
-"""The ``hyperdistill`` command line: ``run`` an experiment, list ``datasets``."""
+"""``hyperdistill run`` (one experiment over seeds) and ``hyperdistill datasets`` (what is registered)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
+from hyperdistill.cli.app import app, console, err_console, user_errors
 from hyperdistill.config import DEFAULT_METHODS, RunConfig
 from hyperdistill.errors import HyperdistillError
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
-err_console = Console(stderr=True)
 
 
 def _parse_list(text: str, kind: type = str) -> tuple[Any, ...]:
@@ -92,7 +87,7 @@ def run(
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
 ) -> None:
     """Train a teacher, distil it into MLP students, and compare them over seeds."""
-    with _user_errors():
+    with user_errors():
         fields: dict[str, Any] = _read_config(config) if config else {}
         given = {k: v for k, v in _cli_fields(locals()).items() if v is not None}
         fields.update(given)
@@ -167,7 +162,7 @@ def datasets(
     data_root: Annotated[Path | None, typer.Option(help="folder holding the datasets")] = None,
 ) -> None:
     """List the registered datasets, their documented sizes, and whether their files were found."""
-    with _user_errors():
+    with user_errors():
         from hyperdistill.data.registry import data_root as resolve_root
         from hyperdistill.data.registry import known_datasets
 
@@ -200,30 +195,7 @@ def datasets(
         console.print(table)
 
 
-class _user_errors:
-    """Turn hyperdistill's and pydantic's errors into one readable paragraph and exit code 2."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> bool:
-        if isinstance(exc, HyperdistillError):
-            err_console.print(f"[bold red]error:[/] {exc}")
-        elif isinstance(exc, ValidationError):
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in exc.errors()
-            )
-            err_console.print(f"[bold red]error:[/] invalid configuration: {problems}")
-        else:
-            return False
-        raise typer.Exit(code=2)
-
-
 def _log_to_console() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err_console, show_path=False)]
     )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
