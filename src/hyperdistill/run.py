@@ -191,7 +191,7 @@ def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) ->
 
 
 def _teacher_logits(teacher: TeacherRun, prepared: Prepared, view: View) -> Tensor:
-    """Teacher logits for every vertex: observed ones from its observed run, V_ind from the full hypergraph."""
+    """Teacher logits for every vertex: observed ones from the observed run, V_ind from the full structure."""
     logits = torch.zeros(prepared.dataset.num_nodes, teacher.logits.size(1))
     logits[view.observed] = teacher.logits
     if "ind" in view.parts:

@@ -181,10 +181,8 @@ def datasets(
             "files",
             "description",
         ):
-            table.add_column(
-                column,
-                justify="right" if column in ("vertices", "hyperedges", "features", "classes") else "left",
-            )
+            numeric = column in ("vertices", "hyperedges", "features", "classes")
+            table.add_column(column, justify="right" if numeric else "left", no_wrap=column != "description")
         for spec in known_datasets():
             counts = [
                 f"{spec.expected[k]:,}" if k in spec.expected else "-"

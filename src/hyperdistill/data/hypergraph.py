@@ -155,9 +155,8 @@ class Hypergraph:
     def incidence_matrix(self) -> Tensor:
         """The incidence matrix H ``(N, M)`` as a sparse COO tensor of ones."""
         values = torch.ones(self.num_incidences)
-        return torch.sparse_coo_tensor(
-            self.hyperedge_index, values, (self.num_nodes, self.num_edges)
-        ).coalesce()
+        shape = (self.num_nodes, self.num_edges)
+        return torch.sparse_coo_tensor(self.hyperedge_index, values, shape, check_invariants=True).coalesce()
 
     def __repr__(self) -> str:
         weighted = ", weighted" if self.edge_weight is not None else ""

@@ -105,7 +105,7 @@ def hold_out(split: Split, share: float, seed: int) -> tuple[Tensor, Tensor]:
         raise ConfigError(f"the inductive share r must be in (0, 1), got {share}")
     rng = np.random.default_rng(seed + 10_000)
     test = split.test.numpy()
-    chosen = rng.permutation(test.size)[: int(round(share * test.size))]
+    chosen = rng.permutation(test.size)[: round(share * test.size)]
     mask = np.zeros(test.size, dtype=bool)
     mask[chosen] = True
     return torch.from_numpy(np.sort(test[~mask])), torch.from_numpy(np.sort(test[mask]))

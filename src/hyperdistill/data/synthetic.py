@@ -95,7 +95,7 @@ def _features(cfg: SyntheticConfig, labels: np.ndarray, rng: np.random.Generator
 
 
 def _hyperedges(cfg: SyntheticConfig, labels: np.ndarray, rng: np.random.Generator) -> Hypergraph:
-    num_edges = int(round(cfg.num_nodes * cfg.edges_per_node))
+    num_edges = round(cfg.num_nodes * cfg.edges_per_node)
     by_class = np.argsort(labels, kind="stable")
     class_count = np.bincount(labels, minlength=cfg.num_classes)
     class_start = np.concatenate([[0], np.cumsum(class_count)[:-1]])

@@ -66,7 +66,7 @@ def graph_to_hypergraph(edge_index: Tensor, num_nodes: int) -> Hypergraph:
 def prepare_structure(
     hypergraph: Hypergraph, deduplicate: bool = True, singletons: bool = True
 ) -> Hypergraph:
-    """The structure the teachers train on: merged duplicates, and singleton hyperedges for isolated vertices."""
+    """The teachers' structure: duplicates merged, a singleton hyperedge for every isolated vertex."""
     if deduplicate:
         before = hypergraph.num_edges
         hypergraph = hypergraph.deduplicate()

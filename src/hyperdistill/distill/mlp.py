@@ -1,4 +1,4 @@
-"""The plain MLP: cross-entropy on the training vertices, no teacher. The lower bar every method must clear."""
+"""The plain MLP: cross-entropy on the training vertices, no teacher; the bar every method must clear."""
 
 from __future__ import annotations
 

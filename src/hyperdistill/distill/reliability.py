@@ -1,4 +1,4 @@
-"""Hyperedge reliability (LightHGNN+): how much the teacher's view of a hyperedge moves under feature noise."""
+"""Hyperedge reliability (LightHGNN+): how far a hyperedge's teacher view moves under feature noise."""
 
 from __future__ import annotations
 

@@ -35,7 +35,6 @@ def expected_calibration_error(logits: Tensor, labels: Tensor, num_bins: int = 1
     confidence, pred = probs.max(dim=-1)
     correct = (pred == labels).float()
     bins = torch.clamp((confidence * num_bins).long(), max=num_bins - 1)
-    count = torch.bincount(bins, minlength=num_bins).float()
     conf_sum = torch.zeros(num_bins).index_add_(0, bins, confidence)
     acc_sum = torch.zeros(num_bins).index_add_(0, bins, correct)
     return float((acc_sum - conf_sum).abs().sum() / labels.numel())

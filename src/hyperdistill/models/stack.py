@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import ClassVar
 
 from torch import Tensor, nn
@@ -40,7 +41,7 @@ class ConvStack(nn.Module):
         if num_layers < 1:
             raise ValueError(f"num_layers must be >= 1, got {num_layers}")
         sizes = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = nn.ModuleList(self.conv(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        self.convs = nn.ModuleList(self.conv(a, b) for a, b in itertools.pairwise(sizes))
         self.dropout = dropout
 
     def reset_parameters(self) -> None:

@@ -1,0 +1,64 @@
+"""The command line: a run writes its result, bad input gives a one-paragraph error and exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from hyperdistill.cli import app
+
+runner = CliRunner()
+SMALL = [
+    "--set",
+    "dataset.num_nodes=300",
+    "--set",
+    "dataset.num_features=60",
+    "--epochs",
+    "5",
+    "--seeds",
+    "0",
+]
+
+
+def test_run_writes_a_result_json(tmp_path):
+    result = runner.invoke(app, ["run", *SMALL, "--no-progress", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "result.json").read_text())
+    assert {r["model"] for r in data["records"]} == {"hgnn", "mlp", "lighthgnn", "lighthgnn_plus"}
+    assert data["config"]["epochs"] == 5
+    assert "torch" in data["versions"]
+    assert "lighthgnn_plus" in result.output
+
+
+def test_config_file_and_method_hyperparameters(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text(
+        'methods = ["lighthgnn_plus"]\nepochs = 3\n[method_params.lighthgnn_plus]\nbeta = 0.5\n'
+    )
+    result = runner.invoke(app, ["run", *SMALL, "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert data["config"]["method_params"] == {"lighthgnn_plus": {"beta": 0.5}}
+    assert data["config"]["epochs"] == 5  # the flag wins over the file
+
+
+def test_unknown_method_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["run", *SMALL, "--methods", "lighthgnn,glnm", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown method 'glnm'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_option_values_are_clear_errors(tmp_path):
+    result = runner.invoke(app, ["run", "--setting", "inductive", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "setting" in result.output
+    result = runner.invoke(app, ["run", "--dataset", "nope", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "unknown dataset 'nope'" in result.output
+
+
+def test_datasets_lists_the_registry():
+    result = runner.invoke(app, ["datasets"])
+    assert result.exit_code == 0, result.output
+    assert "synthetic" in result.output
