@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -17,20 +20,15 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-class user_errors:
+@contextmanager
+def user_errors() -> Iterator[None]:
     """Turn hyperdistill's and pydantic's errors into one readable paragraph and exit code 2."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> bool:
-        if isinstance(exc, HyperdistillError):
-            err_console.print(f"[bold red]error:[/] {exc}")
-        elif isinstance(exc, ValidationError):
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in exc.errors()
-            )
-            err_console.print(f"[bold red]error:[/] invalid configuration: {problems}")
-        else:
-            return False
-        raise typer.Exit(code=2)
+    try:
+        yield
+    except HyperdistillError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in exc.errors())
+        err_console.print(f"[bold red]error:[/] invalid configuration: {problems}")
+        raise typer.Exit(code=2) from None

@@ -99,9 +99,9 @@ def run(
 
         _log_to_console()
         label = run_config.dataset_label
-        seeds = list(run_config.resolved_seeds())
+        seed_list = list(run_config.resolved_seeds())
         console.print(
-            f"[bold]hyperdistill[/] {label} · {run_config.teacher} · {run_config.setting} · seeds {seeds}"
+            f"[bold]hyperdistill[/] {label} · {run_config.teacher} · {run_config.setting} · seeds {seed_list}"
         )
         result = run_experiment(run_config, on_record=_echo_record)
         from hyperdistill.eval.report import rich_table

@@ -65,7 +65,7 @@ class SyntheticConfig:
 def make_synthetic(config: SyntheticConfig | None = None, **overrides: object) -> HypergraphDataset:
     """Generate the synthetic dataset; ``overrides`` replace fields of ``config`` (or of the defaults)."""
     params = {**asdict(config or SyntheticConfig()), **overrides}
-    cfg = SyntheticConfig(**params)  # type: ignore[arg-type]
+    cfg = SyntheticConfig(**params)
     rng = np.random.default_rng(cfg.seed)
     labels = rng.integers(cfg.num_classes, size=cfg.num_nodes)
     features = _features(cfg, labels, rng)
@@ -110,7 +110,7 @@ def _hyperedges(cfg: SyntheticConfig, labels: np.ndarray, rng: np.random.Generat
 
 
 def _read_synthetic(path: object, **options: object) -> HypergraphDataset:
-    return make_synthetic(**options)
+    return make_synthetic(None, **options)
 
 
 register_dataset(
