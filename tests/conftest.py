@@ -14,6 +14,11 @@ def five_vertex() -> Hypergraph:
     return Hypergraph.from_edge_list([[0, 1, 2], [1, 3], [2, 3, 4]], num_nodes=5)
 
 
+# One thread: the tests' tensors are tiny, and OpenMP threads only add overhead (and contention on CI's two
+# cores). Results are deterministic for a given seed either way.
+torch.set_num_threads(1)
+
+
 @pytest.fixture(autouse=True)
 def _deterministic() -> None:
     torch.manual_seed(0)
