@@ -140,6 +140,7 @@ def train_student(
         teacher_logits=None if teacher is None else teacher.logits,
         teacher=None if teacher is None else _frozen(teacher.model, view.hypergraph),
         teacher_hidden=None if teacher is None else teacher.hidden,
+        node_ids=view.observed,
     )
     generator = torch.Generator().manual_seed(seed)
     distiller.prepare(context, generator)

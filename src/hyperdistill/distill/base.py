@@ -35,6 +35,8 @@ class DistillContext:
             used for reliability under feature perturbation.
         teacher_hidden: The teacher's last hidden representation ``(N, H)`` where the teacher exposes one
             (``forward_with_hidden``), for representation distillation; else None.
+        node_ids: Global vertex ids of the rows (the observed vertices in the production setting), so a
+            method can relate training rows to vertices it meets later (NOSMOG's position features).
     """
 
     features: Tensor
@@ -45,6 +47,7 @@ class DistillContext:
     teacher_logits: Tensor | None = None
     teacher: Callable[[Tensor], Tensor] | None = None
     teacher_hidden: Tensor | None = None
+    node_ids: Tensor | None = None
 
 
 class Distiller(ABC):
