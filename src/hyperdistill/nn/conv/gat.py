@@ -1,0 +1,82 @@
+"""GAT convolution (Veličković et al., "Graph Attention Networks", ICLR 2018, arXiv:1710.10903)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from hyperdistill.nn.functional import scatter_sum, segment_softmax
+from hyperdistill.nn.graph import GraphInput, graph_edges
+
+
+class GATConv(nn.Module):
+    r"""Graph attention layer: each vertex attends over its in-neighbours and itself.
+
+    .. math::
+        \alpha_{ij} = \operatorname{softmax}_{j \in N(i) \cup \{i\}}
+        \big(\mathrm{LeakyReLU}(a_{\text{src}}^\top \Theta x_j + a_{\text{dst}}^\top \Theta x_i)\big),
+        \qquad x_i' = \Big\Vert_{k=1}^{K} \sum_{j} \alpha^k_{ij} \Theta^k x_j + b
+
+    The structure is a graph ``edge_index`` ``(2, E)`` (row 0 source, row 1 target; self-loops are
+    replaced by one per vertex, like PyG's ``GATConv``) or a :class:`Hypergraph`, read as its clique
+    expansion with self-loops (cached). The softmax is a segment softmax over each target's edges.
+
+    Args:
+        in_channels: Input feature size F.
+        out_channels: Output size per head.
+        heads: Number of attention heads K.
+        concat: Concatenate the heads (output ``K * out_channels``) or average them (``out_channels``).
+        negative_slope: Slope of the LeakyReLU on the scores.
+        dropout: Dropout probability on the attention coefficients (training only), as in the paper.
+        bias: Whether to add a learnable bias.
+
+    Shapes:
+        - x: ``(N, in_channels)``; graph: Hypergraph or edge_index ``(2, E)``
+        - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        heads: int = 1,
+        concat: bool = True,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.heads = heads
+        self.concat = concat
+        self.negative_slope = negative_slope
+        self.dropout = dropout
+        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
+        self.att_src = nn.Parameter(torch.empty(1, heads, out_channels))
+        self.att_dst = nn.Parameter(torch.empty(1, heads, out_channels))
+        size = heads * out_channels if concat else out_channels
+        self.bias = nn.Parameter(torch.empty(size)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        nn.init.xavier_uniform_(self.lin.weight)
+        nn.init.xavier_uniform_(self.att_src)
+        nn.init.xavier_uniform_(self.att_dst)
+        if self.bias is not None:
+            nn.init.zeros_(self.bias)
+
+    def forward(self, x: Tensor, graph: GraphInput) -> Tensor:
+        n = x.size(0)
+        src, dst = graph_edges(graph, n, self_loops=True).to(x.device)
+        h = self.lin(x).view(n, self.heads, self.out_channels)
+        score = (h * self.att_src).sum(-1)[src] + (h * self.att_dst).sum(-1)[dst]  # (E, K)
+        alpha = segment_softmax(F.leaky_relu(score, self.negative_slope), dst, n)
+        alpha = F.dropout(alpha, self.dropout, self.training)
+        out = scatter_sum(h[src] * alpha.unsqueeze(-1), dst, n)  # (N, K, C)
+        out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
+        return out if self.bias is None else out + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.in_channels}, {self.out_channels}, heads={self.heads}, concat={self.concat}"

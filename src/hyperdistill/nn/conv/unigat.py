@@ -1,0 +1,87 @@
+"""UniGAT convolution (Huang & Yang, "UniGNN: a Unified Framework for Graph and Hypergraph Neural
+Networks", IJCAI 2021, arXiv:2105.00956)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from hyperdistill.data.hypergraph import Hypergraph
+from hyperdistill.nn.functional import scatter_mean, scatter_sum, segment_softmax
+
+
+class UniGATConv(nn.Module):
+    r"""UniGAT layer: each vertex attends over the hyperedges it belongs to.
+
+    .. math::
+        h_e = \frac{1}{|e|} \sum_{j \in e} \Theta x_j, \qquad
+        \alpha_{ie} = \operatorname{softmax}_{e \ni i}\big(\mathrm{LeakyReLU}(a_v^\top \Theta x_i +
+        a_e^\top h_e)\big), \qquad
+        x_i' = \Big\Vert_{k=1}^{K} \sum_{e \ni i} \alpha^k_{ie} h^k_e + b
+
+    one attention per head :math:`k`, heads concatenated (or averaged with ``concat=False``). The softmax
+    runs over the incidences of each vertex (a segment softmax, no loop). Hyperedge weights are not used.
+    DeepHypergraph's ``UniGATConv`` (one head) computes the same scores but clamps them to
+    ``[0.001, 5]`` and applies dropout before the softmax; here dropout acts on the attention
+    coefficients, as in GAT and the UniGNN code.
+
+    Args:
+        in_channels: Input feature size F.
+        out_channels: Output size per head.
+        heads: Number of attention heads K.
+        concat: Concatenate the heads (output ``K * out_channels``) or average them (``out_channels``).
+        negative_slope: Slope of the LeakyReLU on the scores.
+        dropout: Dropout probability on the attention coefficients (training only).
+        bias: Whether to add a learnable bias.
+
+    Shapes:
+        - x: ``(N, in_channels)``
+        - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        heads: int = 1,
+        concat: bool = True,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.heads = heads
+        self.concat = concat
+        self.negative_slope = negative_slope
+        self.dropout = dropout
+        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
+        self.att_vertex = nn.Parameter(torch.empty(1, heads, out_channels))
+        self.att_edge = nn.Parameter(torch.empty(1, heads, out_channels))
+        size = heads * out_channels if concat else out_channels
+        self.bias = nn.Parameter(torch.empty(size)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        nn.init.xavier_uniform_(self.lin.weight)
+        nn.init.xavier_uniform_(self.att_vertex)
+        nn.init.xavier_uniform_(self.att_edge)
+        if self.bias is not None:
+            nn.init.zeros_(self.bias)
+
+    def forward(self, x: Tensor, hypergraph: Hypergraph) -> Tensor:
+        n, m = hypergraph.num_nodes, hypergraph.num_edges
+        vertices, edges = hypergraph.hyperedge_index.to(x.device)
+        h = self.lin(x).view(n, self.heads, self.out_channels)
+        h_edge = scatter_mean(h[vertices], edges, m)  # (M, K, C)
+        score = (h * self.att_vertex).sum(-1)[vertices] + (h_edge * self.att_edge).sum(-1)[edges]
+        alpha = segment_softmax(F.leaky_relu(score, self.negative_slope), vertices, n)  # (nnz, K)
+        alpha = F.dropout(alpha, self.dropout, self.training)
+        out = scatter_sum(h_edge[edges] * alpha.unsqueeze(-1), vertices, n)  # (N, K, C)
+        out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
+        return out if self.bias is None else out + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.in_channels}, {self.out_channels}, heads={self.heads}, concat={self.concat}"
