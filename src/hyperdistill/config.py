@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -10,6 +13,57 @@ from hyperdistill.data.splits import PROTOCOLS
 from hyperdistill.data.transforms import FEATURE_TRANSFORMS
 
 DEFAULT_METHODS = ("mlp", "lighthgnn", "lighthgnn_plus")
+
+_SPEC = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*$")
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A method with hyperparameters bound in its name: ``lighthgnn_plus[kl=published,sampling=uniform]``.
+
+    Variants of one method trained against the same teacher (ablations, sweeps) are listed side by side in
+    ``RunConfig.methods``; the text, stripped of spaces, is the label their results carry. Values are read as
+    JSON where they parse (``0.5``, ``true``, ``3``) and as strings otherwise; pairs are separated by ``,``
+    or ``;`` (use ``;`` on the command line, where ``--methods`` is split at commas).
+    """
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> MethodSpec:
+        match = _SPEC.match(text)
+        if match is None:
+            raise ValueError(
+                f"cannot read method {text!r}; write NAME or NAME[key=value,...], "
+                "e.g. lighthgnn_plus[kl=published]"
+            )
+        name, body = match.group(1), match.group(2)
+        params: dict[str, Any] = {}
+        for item in re.split(r"[,;]", body or ""):
+            if not item.strip():
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip().isidentifier():
+                raise ValueError(
+                    f"method {text!r}: {item.strip()!r} is not key=value; "
+                    "e.g. lighthgnn_plus[kl=published;sampling=uniform]"
+                )
+            params[key.strip()] = _parse_value(value.strip())
+        label = name if not params else f"{name}[{','.join(f'{k}={_show(v)}' for k, v in params.items())}]"
+        return cls(name, params, label)
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 class RunConfig(BaseModel):
@@ -64,6 +118,14 @@ class RunConfig(BaseModel):
             )
         return value
 
+    @field_validator("methods")
+    @classmethod
+    def _readable_methods(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        labels = [MethodSpec.parse(text).label for text in value]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"methods are listed twice: {', '.join(value)}")
+        return tuple(labels)
+
     @model_validator(mode="after")
     def _path_needs_format(self) -> RunConfig:
         if self.path is not None and self.format is None:
@@ -71,6 +133,12 @@ class RunConfig(BaseModel):
         if not self.methods:
             raise ValueError("give at least one method")
         return self
+
+    def method_options(self, method: str) -> tuple[str, dict[str, Any]]:
+        """The registered name of ``method`` and its hyperparameters: ``method_params[name]``, then the
+        values bound in the spec (``lighthgnn_plus[kl=published]``) on top."""
+        spec = MethodSpec.parse(method)
+        return spec.name, {**self.method_params.get(spec.name, {}), **spec.params}
 
     @property
     def dataset_label(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import Tensor, nn
@@ -100,13 +101,18 @@ def make_view(prepared: Prepared, split: Split, config: RunConfig, seed: int) ->
     )
 
 
+def build_teacher(prepared: Prepared, view: View, config: RunConfig) -> nn.Module:
+    """A fresh (untrained) teacher of the configured kind for the observed features of ``view``."""
+    return TEACHERS.get(config.teacher)(
+        view.features.size(1), prepared.dataset.num_classes, **config.teacher_params
+    )
+
+
 def train_teacher(prepared: Prepared, view: View, config: RunConfig, seed: int) -> TeacherRun:
     """Fit the teacher with cross-entropy on the training vertices of the observed hypergraph."""
     labels = prepared.dataset.labels[view.observed]
     torch.manual_seed(seed)
-    model = TEACHERS.get(config.teacher)(
-        view.features.size(1), prepared.dataset.num_classes, **config.teacher_params
-    )
+    model = build_teacher(prepared, view, config)
 
     def objective(teacher: nn.Module, _: torch.Generator) -> dict[str, Tensor]:
         logits = teacher(view.features, view.hypergraph)
@@ -118,8 +124,9 @@ def train_teacher(prepared: Prepared, view: View, config: RunConfig, seed: int) 
     generator = torch.Generator().manual_seed(seed)
     result = fit(model, objective, validate, _train_config(config), generator, f"teacher {config.teacher}")
     with torch.no_grad():
-        if hasattr(model, "forward_with_hidden"):
-            logits, hidden = model.forward_with_hidden(view.features, view.hypergraph)
+        with_hidden = getattr(model, "forward_with_hidden", None)
+        if callable(with_hidden):
+            logits, hidden = with_hidden(view.features, view.hypergraph)
         else:
             logits, hidden = model(view.features, view.hypergraph), None
     return TeacherRun(model, logits, result, hidden)
@@ -128,8 +135,9 @@ def train_teacher(prepared: Prepared, view: View, config: RunConfig, seed: int) 
 def train_student(
     method: str, prepared: Prepared, view: View, teacher: TeacherRun | None, config: RunConfig, seed: int
 ) -> StudentRun:
-    """Distil the teacher into a fresh MLP with the named method."""
-    distiller = DISTILLERS.get(method)(**config.method_params.get(method, {}))
+    """Distil the teacher into a fresh MLP with ``method``: a registered name, or a variant with bound
+    hyperparameters such as ``lighthgnn_plus[kl=published]`` (:class:`~hyperdistill.config.MethodSpec`)."""
+    distiller = make_distiller(method, config)
     labels = prepared.dataset.labels[view.observed]
     context = DistillContext(
         features=view.features,
@@ -163,27 +171,35 @@ def train_student(
     return StudentRun(student, distiller, result)
 
 
-def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) -> RunResult:
-    """Run every seed of the configured experiment and collect one record per (seed, model, part)."""
+def run(
+    config: RunConfig,
+    on_record: Callable[[Record], None] | None = None,
+    save_students: str | Path | None = None,
+) -> RunResult:
+    """Run every seed of the configured experiment and collect one record per (seed, model, part).
+
+    With ``save_students``, the students of the first seed are saved as artifacts in
+    ``save_students/<method>`` (ready for ``hyperdistill predict`` and ``hyperdistill export``); methods whose
+    student reads more than the vertex features (NOSMOG's position features) are skipped with a warning.
+    """
     prepared = prepare_data(config)
     protocol = get_protocol(config.protocol)
     result = RunResult.start(config, prepared.dataset)
-    needs_teacher = any(DISTILLERS.get(m).needs_teacher for m in config.methods)
+    needs_teacher = any(make_distiller(m, config).needs_teacher for m in config.methods)
     for seed in config.resolved_seeds():
         split = make_split(prepared.dataset, protocol, seed)
         view = make_view(prepared, split, config, seed)
         teacher = train_teacher(prepared, view, config, seed) if needs_teacher else None
         records = []
         if teacher is not None:
-            logits = _teacher_logits(teacher, prepared, view)
-            records += _score(prepared, view, logits, seed, config.teacher, "teacher", teacher.fit)
+            logits = teacher_logits(teacher, prepared, view)
+            records += score(prepared, view, logits, seed, config.teacher, "teacher", teacher.fit)
         for method in config.methods:
             student = train_student(method, prepared, view, teacher, config, seed)
-            with torch.no_grad():
-                logits = student.model(
-                    student.distiller.student_inputs(prepared.features, prepared.hypergraph)
-                )
-            records += _score(prepared, view, logits, seed, method, "student", student.fit)
+            logits = student_logits(student, prepared)
+            records += score(prepared, view, logits, seed, method, "student", student.fit)
+            if save_students is not None and seed == config.resolved_seeds()[0]:
+                _save(student, prepared, config, Path(save_students) / method, seed)
         for record in records:
             result.add(record)
             if on_record is not None:
@@ -191,8 +207,35 @@ def run(config: RunConfig, on_record: Callable[[Record], None] | None = None) ->
     return result.finish()
 
 
-def _teacher_logits(teacher: TeacherRun, prepared: Prepared, view: View) -> Tensor:
-    """Teacher logits for every vertex: observed ones from the observed run, V_ind from the full structure."""
+def _save(student: StudentRun, prepared: Prepared, config: RunConfig, path: Path, seed: int) -> None:
+    from hyperdistill.artifact import save_student
+
+    if type(student.distiller).student_inputs is not Distiller.student_inputs:
+        log.warning("not saving %s: its student reads more than the vertex features", path.name)
+        return
+    log.info(
+        "saved the %s student (seed %d) to %s",
+        path.name,
+        seed,
+        save_student(student, prepared, config, path, seed),
+    )
+
+
+def make_distiller(method: str, config: RunConfig) -> Distiller:
+    """An unprepared distiller for ``method`` (a name or a ``name[key=value,...]`` variant)."""
+    name, params = config.method_options(method)
+    return DISTILLERS.get(name)(**params)
+
+
+def student_logits(student: StudentRun, prepared: Prepared) -> Tensor:
+    """The student's logits for every vertex, from features alone, ``(N, C)``."""
+    with torch.no_grad():
+        return student.model(student.distiller.student_inputs(prepared.features, prepared.hypergraph))
+
+
+def teacher_logits(teacher: TeacherRun, prepared: Prepared, view: View) -> Tensor:
+    """Teacher logits for every vertex, ``(N, C)``: observed ones from the observed run, V_ind from the
+    full structure (the teacher meets the new vertices with their links)."""
     logits = torch.zeros(prepared.dataset.num_nodes, teacher.logits.size(1))
     logits[view.observed] = teacher.logits
     if "ind" in view.parts:
@@ -202,9 +245,14 @@ def _teacher_logits(teacher: TeacherRun, prepared: Prepared, view: View) -> Tens
     return logits
 
 
-def _score(
+def score(
     prepared: Prepared, view: View, logits: Tensor, seed: int, model: str, role: str, fitted: FitResult
 ) -> list[Record]:
+    """One record per scored part of ``view`` (``test``, or ``trans`` / ``ind`` / ``prod``).
+
+    Shapes:
+        - logits: ``(N, C)`` for every vertex of the dataset
+    """
     labels = prepared.dataset.labels
     return [
         Record(

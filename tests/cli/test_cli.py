@@ -31,6 +31,25 @@ def test_run_writes_a_result_json(tmp_path):
     assert "lighthgnn_plus" in result.output
 
 
+def test_saved_students_predict_like_the_run(tmp_path):
+    """--save-students writes feature-only artifacts; predict on them reproduces the run's student."""
+    import numpy as np
+
+    from hyperdistill.artifact import load
+
+    students = tmp_path / "students"
+    args = ["run", *SMALL, "--methods", "lighthgnn,nosmog", "--no-progress", "--out", str(tmp_path)]
+    result = runner.invoke(app, [*args, "--save-students", str(students)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in students.iterdir()) == ["lighthgnn"]  # NOSMOG reads position features
+    features = np.random.default_rng(0).random((7, 60), dtype=np.float32)
+    np.save(tmp_path / "new.npy", features)
+    out = runner.invoke(app, ["predict", str(students / "lighthgnn"), str(tmp_path / "new.npy")])
+    assert out.exit_code == 0, out.output
+    ids = [int(line.split(",")[1]) for line in out.stdout.strip().splitlines()[1:]]
+    assert ids == load(students / "lighthgnn").predict(features).tolist()
+
+
 def test_config_file_and_method_hyperparameters(tmp_path):
     config = tmp_path / "run.toml"
     config.write_text(

@@ -84,6 +84,12 @@ def run(
         Path | None, typer.Option(help="TOML or JSON file with RunConfig fields; flags given here win")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="output directory for result.json")] = None,
+    save_students: Annotated[
+        Path | None,
+        typer.Option(
+            help="save the first seed's students as artifacts in DIR/<method> (for predict, export)"
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
 ) -> None:
     """Train a teacher, distil it into MLP students, and compare them over seeds."""
@@ -103,7 +109,7 @@ def run(
         console.print(
             f"[bold]hyperdistill[/] {label} · {run_config.teacher} · {run_config.setting} · seeds {seed_list}"
         )
-        result = run_experiment(run_config, on_record=_echo_record)
+        result = run_experiment(run_config, on_record=_echo_record, save_students=save_students)
         from hyperdistill.eval.report import rich_table
 
         console.print(rich_table(result.summary(), title=f"{label}: accuracy % (mean ± std over seeds)"))

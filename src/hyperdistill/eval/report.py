@@ -64,3 +64,25 @@ def markdown_table(summaries: Sequence[Summary]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def mean_std(mean: float | None, std: float | None, digits: int = 2) -> str:
+    """``"72.48 ± 2.09"`` from values already in percent; ``"–"`` when missing."""
+    if mean is None:
+        return "–"
+    return f"{mean:.{digits}f} ± {(std or 0.0):.{digits}f}"
+
+
+def number(value: float | None, digits: int = 2, signed: bool = False) -> str:
+    """A percentage without its std; ``"–"`` when missing."""
+    if value is None:
+        return "–"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def markdown_rows(header: Sequence[str], rows: Sequence[Sequence[str]], text_columns: int = 1) -> str:
+    """A GitHub markdown table: the first ``text_columns`` columns left-aligned, the rest (numbers) right."""
+    rule = ["---"] * text_columns + ["---:"] * (len(header) - text_columns)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
