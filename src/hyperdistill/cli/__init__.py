@@ -5,6 +5,7 @@ from hyperdistill.cli import export as _export  # noqa: F401  (registers `export
 from hyperdistill.cli import grid as _grid  # noqa: F401  (registers `grid`)
 from hyperdistill.cli import predict as _predict  # noqa: F401  (registers `predict`)
 from hyperdistill.cli import run as _run  # noqa: F401  (registers `run` and `datasets`)
+from hyperdistill.cli import scale as _scale  # noqa: F401  (registers `scale`)
 from hyperdistill.cli.app import app
 
 __all__ = ["app"]

@@ -21,7 +21,13 @@ OUTPUT_SUFFIXES = (".csv", ".npy")
 @app.command()
 def predict(
     model: Annotated[Path, typer.Argument(help="student artifact (directory or .pt), or an .onnx export")],
-    features: Annotated[Path, typer.Argument(help="raw feature rows of the vertices: .npy, .npz or .csv")],
+    features: Annotated[
+        Path,
+        typer.Argument(
+            help="raw feature rows of the vertices: .npy, .npz or .csv; or a directory of such shards, "
+            "scored with Ray Data (extra 'ray')"
+        ),
+    ],
     out: Annotated[
         Path | None, typer.Option(help="output file, .csv or .npy (default: CSV on standard output)")
     ] = None,
@@ -31,12 +37,24 @@ def predict(
     ] = False,
     chunk_size: Annotated[int, typer.Option(help="rows scored at a time (bounds memory)")] = 65_536,
     key: Annotated[str | None, typer.Option(help="array name inside an .npz holding several")] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="shards: an existing Ray cluster ('auto', 'HEAD:6379', 'ray://HEAD:10001'); "
+            "default: a local Ray instance"
+        ),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="shards: Ray actors scoring in parallel")] = None,
 ) -> None:
     """Predict classes (or probabilities) for vertices the model never saw, from their features alone.
 
-    The file is streamed in chunks; the output is written atomically (all or nothing).
+    A file is streamed in chunks; the output is written atomically (all or nothing). A directory of shards
+    is scored on Ray (one output .npy per shard in the --out directory), locally or on a cluster.
     """
     with user_errors():
+        if features.is_dir():
+            _predict_shards(model, features, out, proba, onnx, chunk_size, key, ray_address, workers)
+            return
         if out is not None and out.suffix.lower() not in OUTPUT_SUFFIXES:
             raise DataError(f"--out {out}: choose a .csv or .npy file")
         use_onnx = onnx or model.suffix.lower() == ".onnx"
@@ -51,6 +69,43 @@ def predict(
         backend = "onnxruntime" if use_onnx else "torch"
         what = "probabilities" if proba else "class ids"
         err_console.print(f"scored {rows:,} vertices from {features} with {backend}; {what} -> {where}")
+
+
+def _predict_shards(
+    model: Path,
+    shards: Path,
+    out: Path | None,
+    proba: bool,
+    onnx: bool,
+    chunk_size: int,
+    key: str | None,
+    address: str | None,
+    workers: int | None,
+) -> None:
+    """Score a directory of shards on Ray: one ``<out>/<shard>.npy`` per shard."""
+    from hyperdistill.scale.ray_predict import predict_shards
+
+    if out is None:
+        raise DataError("scoring a directory of shards needs --out DIR (one .npy of outputs per shard)")
+    if out.suffix:
+        raise DataError(f"--out {out}: with a directory of shards, --out is a directory, not a file")
+    report = predict_shards(
+        model,
+        shards,
+        out,
+        address,
+        workers,
+        proba=proba,
+        chunk_size=chunk_size,
+        key=key,
+        onnx=True if onnx else None,
+    )
+    rate = report.rows / report.wall_seconds if report.wall_seconds else 0.0
+    err_console.print(
+        f"scored {report.rows:,} vertices in {len(report.shards)} shards with {report.backend} on Ray "
+        f"({report.address}, {report.workers} workers): {report.wall_seconds:.1f} s, {rate:,.0f} rows/s; "
+        f"outputs in {out}"
+    )
 
 
 def _scorer(
