@@ -77,6 +77,12 @@ def test_bad_option_values_are_clear_errors(tmp_path):
     assert result.exit_code == 2 and "unknown dataset 'nope'" in result.output
 
 
+def test_set_names_an_unknown_owner_clearly(tmp_path):
+    result = runner.invoke(app, ["run", *SMALL, "--set", "hgnn.hidden_channels=64", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "neither teacher, student, dataset nor a method" in " ".join(result.output.split())
+
+
 def test_datasets_lists_the_registry():
     result = runner.invoke(app, ["datasets"])
     assert result.exit_code == 0, result.output

@@ -42,6 +42,13 @@ def _apply_sets(fields: dict[str, Any], sets: list[str]) -> None:
         if owner in groups:
             fields.setdefault(groups[owner], {})[name] = _parse_value(value)
         else:
+            from hyperdistill.distill import DISTILLERS
+
+            if owner not in DISTILLERS.names():
+                raise HyperdistillError(
+                    f"--set {item}: {owner!r} is neither teacher, student, dataset nor a method; "
+                    f"methods: {', '.join(DISTILLERS.names())} (teacher settings: --set teacher.NAME=VALUE)"
+                )
             fields.setdefault("method_params", {}).setdefault(owner, {})[name] = _parse_value(value)
 
 
