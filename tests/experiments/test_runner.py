@@ -137,3 +137,21 @@ def _add_incidences(base: Hypergraph, held_out: torch.Tensor) -> Hypergraph:
     vertices = torch.cat([base.hyperedge_index[0], joiners, own])
     edges = torch.cat([base.hyperedge_index[1], joined, base.num_edges + torch.arange(12) // 3])
     return Hypergraph.from_incidences(vertices, edges, base.num_nodes, base.num_edges + 4)
+
+
+def test_a_unit_with_bad_input_is_reported_and_the_grid_goes_on(tmp_path, monkeypatch):
+    from hyperdistill.errors import DataError
+
+    grid = tiny_grid(str(tmp_path / "store"), settings=["transductive"], seeds=[0, 1])
+    store, cache = open_store(grid)
+    real = runner_module.run_unit
+
+    def fail_on_seed_0(pending, *args, **kwargs):
+        if pending.unit.seed == 0:
+            raise DataError("seed 0 is broken")
+        return real(pending, *args, **kwargs)
+
+    monkeypatch.setattr(runner_module, "run_unit", fail_on_seed_0)
+    work = run_grid(grid, store, cache, progress=False)
+    assert len(work.failed) == 1 and "seed 0 is broken" in work.failed[0]
+    assert plan(grid, store).left == 3  # seed 0's teacher and two students; seed 1 is stored

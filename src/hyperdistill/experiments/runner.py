@@ -26,6 +26,7 @@ from rich.progress import (
 from torch import Tensor
 
 from hyperdistill.data.splits import get_protocol, make_split
+from hyperdistill.errors import HyperdistillError
 from hyperdistill.eval.robustness import noise_curve
 from hyperdistill.experiments.cache import CachedTeacher, TeacherCache
 from hyperdistill.experiments.grid import Grid, Unit
@@ -68,6 +69,7 @@ class Plan:
 
     total: int
     pending: list[PendingUnit] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     @property
     def left(self) -> int:
@@ -140,7 +142,15 @@ def run_grid(
             def started(label: str, pending: PendingUnit = pending) -> None:
                 bar.update(task, description=escape(f"{pending.unit.describe()} · {label}"))
 
-            run_unit(pending, data.get(pending.unit), store, cache, grid.noise_levels, started, report)
+            before = done
+            try:
+                run_unit(pending, data.get(pending.unit), store, cache, grid.noise_levels, started, report)
+            except HyperdistillError as exc:  # one unit's bad input must not stop the grid
+                console.print(escape(f"skipped {pending.unit.describe()}: {exc}"), soft_wrap=True)
+                work.failed.append(f"{pending.unit.describe()}: {exc}")
+                bar.advance(task, pending.count - (done - before))
+    if work.failed:
+        console.print(f"{len(work.failed)} units failed with the errors above; their runs are not stored")
     return work
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from hyperdistill.errors import DataError
 from hyperdistill.nn.functional import scatter_sum, segment_softmax
 from hyperdistill.nn.graph import GraphInput, graph_edges
+
+#: Per-edge tensors GAT may hold (GiB) before it refuses; override with $HYPERDISTILL_MAX_EDGE_GIB.
+MAX_EDGE_GIB = 6.0
+#: (E, K, C) float tensors alive at once in a training step: the gathered messages, their weighted copy,
+#: and the gradients of both.
+EDGE_TENSORS = 4
 
 
 class GATConv(nn.Module):
@@ -70,6 +79,7 @@ class GATConv(nn.Module):
     def forward(self, x: Tensor, graph: GraphInput) -> Tensor:
         n = x.size(0)
         src, dst = graph_edges(graph, n, self_loops=True).to(x.device)
+        check_edge_memory(src.numel(), self.heads * self.out_channels)
         h = self.lin(x).view(n, self.heads, self.out_channels)
         score = (h * self.att_src).sum(-1)[src] + (h * self.att_dst).sum(-1)[dst]  # (E, K)
         alpha = segment_softmax(F.leaky_relu(score, self.negative_slope), dst, n)
@@ -80,3 +90,21 @@ class GATConv(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.in_channels}, {self.out_channels}, heads={self.heads}, concat={self.concat}"
+
+
+def check_edge_memory(num_edges: int, width: int) -> None:
+    """Refuse, with a clear error, a graph whose per-edge tensors would not fit in memory.
+
+    Attention materialises an ``(E, heads * channels)`` message per edge; the clique expansion of a
+    hypergraph with hyperedges of thousands of vertices (news20, the DBLP term and conference sets) has tens
+    of millions of edges, which would otherwise end in the kernel's out-of-memory killer.
+    """
+    limit = float(os.environ.get("HYPERDISTILL_MAX_EDGE_GIB", MAX_EDGE_GIB))
+    need = EDGE_TENSORS * num_edges * width * 4 / 2**30
+    if need > limit:
+        raise DataError(
+            f"GAT would hold about {need:.1f} GiB of per-edge tensors ({num_edges:,} edges x {width} "
+            f"channels), over the {limit:g} GiB limit; on a hypergraph with large hyperedges its clique "
+            "expansion is too dense: use a hypergraph attention teacher (unigat), or raise "
+            "$HYPERDISTILL_MAX_EDGE_GIB if the memory is there"
+        )
