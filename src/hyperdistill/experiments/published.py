@@ -24,6 +24,8 @@ and only like may be compared with like:
   Per-dataset figures of its tables are not reproduced here (they could not be verified for this page).
 - **GLNN** (Zhang et al., ICLR 2022; glnn protocol, SAGE teacher): Cora / Citeseer accuracy tran
   80.54 / 71.77, ind 73.82 / 69.25, plain MLP about 59 / 60.
+- **KRD** (Wu et al., ICML 2023, abstract): +12.62 points over the plain MLP and +2.16 over its teacher,
+  averaged over 7 datasets and 3 GNN teachers; its per-dataset figures could not be verified for this page.
 - **NOSMOG** (Tian et al., ICLR 2023): tran 83.04 / 73.78. **VQGraph**: tran 83.93 / 76.08 (the best
   graph-free figures found).
 - An independent re-run of LightHGNN (different protocol) timed HGNN vs LightHGNN inference at 175.6 ms vs
