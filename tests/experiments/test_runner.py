@@ -155,3 +155,17 @@ def test_a_unit_with_bad_input_is_reported_and_the_grid_goes_on(tmp_path, monkey
     work = run_grid(grid, store, cache, progress=False)
     assert len(work.failed) == 1 and "seed 0 is broken" in work.failed[0]
     assert plan(grid, store).left == 3  # seed 0's teacher and two students; seed 1 is stored
+
+
+def test_runs_stored_by_another_process_meanwhile_are_not_redone(tmp_path):
+    grid = tiny_grid(str(tmp_path / "store"), settings=["transductive"])
+    store, cache = open_store(grid)
+    stale = plan(grid, store)  # made before the other process ran
+    other, other_cache = open_store(grid)
+    run_grid(grid, other, other_cache, progress=False)
+    trained = []
+    for pending in stale.pending:
+        runner_module.run_unit(
+            pending, prepare_data(pending.unit.config), store, cache, (0.0,), trained.append
+        )
+    assert trained == []

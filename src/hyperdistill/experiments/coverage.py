@@ -61,7 +61,7 @@ def _full_status(full: Grid, store: RecordStore) -> list[str]:
         )
     header = ["block", "datasets", "teachers", "settings", "runs stored / in grid", "minutes left (est.)"]
     return [
-        f"The full issue-4 grid (`experiments/{full.name}.toml`), of which the above is the part run; "
+        f"The full grid (`experiments/{full.name}.toml`), of which the above is the part run; "
         "the estimate prices each missing run at the mean training time of the stored runs of its dataset "
         "and role (blocks share runs, so the column overcounts a little):",
         "",

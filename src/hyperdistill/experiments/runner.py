@@ -163,8 +163,19 @@ def run_unit(
     started: Callable[[str], None] = lambda label: None,
     finished: Callable[[StoredRun, float], None] = lambda run, seconds: None,
 ) -> None:
-    """Train what ``pending`` lacks for one unit and store each run as soon as it is done."""
+    """Train what ``pending`` lacks for one unit and store each run as soon as it is done.
+
+    The store is asked again first: another process working on the same store (a second grid call on
+    other blocks) may have stored some of these runs since the plan was made.
+    """
     unit, config, seed = pending.unit, pending.unit.config, pending.unit.seed
+    pending = PendingUnit(
+        unit,
+        pending.teacher and not store.stored_since(_fingerprint(teacher_fields(config, seed))),
+        [m for m in pending.methods if not store.stored_since(_fingerprint(run_fields(config, seed, m)))],
+    )
+    if pending.count == 0:
+        return
     split = make_split(prepared.dataset, get_protocol(config.protocol), seed)
     view = make_view(prepared, split, config, seed)
     needs_teacher = pending.teacher or any(make_distiller(m, config).needs_teacher for m in pending.methods)

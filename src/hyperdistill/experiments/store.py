@@ -98,6 +98,15 @@ class RecordStore:
     def __contains__(self, key: object) -> bool:
         return key in self._index()
 
+    def stored_since(self, key: str) -> bool:
+        """Whether ``key`` is stored, asking the disk again: another process may have written it."""
+        if key in self:
+            return True
+        path = next(self.directory.glob(f"*/*.{key}.json"), None)
+        if path is not None:
+            self._index()[key] = path
+        return path is not None
+
     def __len__(self) -> int:
         return len(self._index())
 
