@@ -70,7 +70,7 @@ def render(store: dict[str, Any], json_path: Path) -> list[Path]:
     docs = Path(json_path).parent
     runs = store.get("runs", [])
     page = docs / "benchmarks.md"
-    write_text(page, markdown(runs, Path(json_path).name))
+    write_text(page, markdown(runs, Path(json_path).name) + scale_section(docs))
     plot = docs / "benchmarks_latency.png"
     write_bytes(plot, latency_plot(runs))
     return [page, plot]
@@ -95,6 +95,51 @@ def markdown(runs: list[dict[str, Any]], json_name: str) -> str:
     for run in runs:
         lines += _run_section(run)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def scale_section(docs: Path) -> str:
+    """The scale and Ray figures (from docs/scale.json and docs/ray.json, when present), in short."""
+    import json
+
+    lines = []
+    scale, ray = docs / "scale.json", docs / "ray.json"
+    if scale.exists():
+        lines += [
+            "",
+            "## Scale: distillation end to end on 2 cores",
+            "",
+            "From [`scale.json`](scale.json), measured by `python benchmarks/scale.py` (per-stage time and "
+            "memory, how cost grows with size and the commands: [scale.md](scale.md)).",
+            "",
+            "| case | vertices | teacher | total s | peak GiB | teacher acc | student acc | plain MLP acc |",
+            "|---|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, case in json.loads(scale.read_text())["cases"].items():
+            seconds = sum(stage["seconds"] for stage in case["stages"].values())
+            acc = {k: f"{100 * v['accuracy']:.1f}" for k, v in case["scores"].items() if isinstance(v, dict)}
+            lines.append(
+                f"| {name} | {case['dataset']['num_nodes']:,} | {case['teacher']} ({case['teacher_mode']}) | "
+                f"{seconds:.0f} | {case['peak_rss'] / 2**30:.2f} | {acc.get('teacher', '-')} | "
+                f"{acc.get('student', '-')} | {acc.get('mlp', '-')} |"
+            )
+    if ray.exists():
+        data = json.loads(ray.read_text())
+        lines += [
+            "",
+            "## Batch inference on Ray",
+            "",
+            f"From [`ray.json`](ray.json), measured by `python benchmarks/ray_throughput.py` "
+            f"({data['shards']} shards x {data['rows_per_shard']:,} rows; details in [ray.md](ray.md)): in "
+            f"process {data['in_process_rows_per_second']:,.0f} rows/s; "
+            + "; ".join(
+                f"{r['workers']} Ray worker(s): "
+                f"{r['mean_rows_per_second_per_worker']:,.0f} rows/s per worker "
+                f"({r['rows_per_second_wall']:,.0f} rows/s wall), same predictions: {r['matched_in_process']}"
+                for r in data["runs"]
+            )
+            + ".",
+        ]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _headline(runs: list[dict[str, Any]]) -> list[str]:
