@@ -265,11 +265,11 @@ def save_student(
     Refuses methods whose student reads more than the raw features (``student_inputs`` overridden, e.g.
     position features), since a feature-only artifact could not reproduce them for an unseen vertex.
     """
-    from hyperdistill.distill import DISTILLERS, Distiller
+    from hyperdistill.distill import DISTILLERS
 
     distiller = run.distiller
     method = next((n for n in DISTILLERS.names() if isinstance(distiller, DISTILLERS.get(n))), None)
-    if type(distiller).student_inputs is not Distiller.student_inputs:
+    if not distiller.reads_features_only:
         raise ConfigError(
             f"method {method or type(distiller).__name__} feeds the student more than vertex features; "
             "its student cannot be saved as a feature-only artifact"

@@ -210,7 +210,7 @@ def run(
 def _save(student: StudentRun, prepared: Prepared, config: RunConfig, path: Path, seed: int) -> None:
     from hyperdistill.artifact import save_student
 
-    if type(student.distiller).student_inputs is not Distiller.student_inputs:
+    if not student.distiller.reads_features_only:
         log.warning("not saving %s: its student reads more than the vertex features", path.name)
         return
     log.info(

@@ -72,6 +72,12 @@ class Distiller(ABC):
         """
         return features
 
+    @property
+    def reads_features_only(self) -> bool:
+        """Whether the student reads the raw vertex features and nothing else (so a feature-only artifact
+        can serve it): true unless the method overrides :meth:`student_inputs`."""
+        return type(self).student_inputs is Distiller.student_inputs
+
     def objective(self, student: nn.Module, generator: torch.Generator) -> dict[str, Tensor]:
         """One epoch's training terms for ``student``; by default :meth:`loss` of its full-batch logits.
 
