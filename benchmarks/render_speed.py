@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
+
+from scale import summary_table  # benchmarks/scale.py, beside this file
 
 SPEED_KEY = "synthetic-speed"
 PLOT_KEYS = {  # figure: (label, colour, line style, marker)
@@ -99,8 +102,6 @@ def markdown(runs: list[dict[str, Any]], json_name: str) -> str:
 
 def scale_section(docs: Path) -> str:
     """The scale and Ray figures (from docs/scale.json and docs/ray.json, when present), in short."""
-    import json
-
     lines = []
     scale, ray = docs / "scale.json", docs / "ray.json"
     if scale.exists():
@@ -111,17 +112,8 @@ def scale_section(docs: Path) -> str:
             "From [`scale.json`](scale.json), measured by `python benchmarks/scale.py` (per-stage time and "
             "memory, how cost grows with size and the commands: [scale.md](scale.md)).",
             "",
-            "| case | vertices | teacher | total s | peak GiB | teacher acc | student acc | plain MLP acc |",
-            "|---|---:|---|---:|---:|---:|---:|---:|",
+            *summary_table(json.loads(scale.read_text())["cases"]),
         ]
-        for name, case in json.loads(scale.read_text())["cases"].items():
-            seconds = sum(stage["seconds"] for stage in case["stages"].values())
-            acc = {k: f"{100 * v['accuracy']:.1f}" for k, v in case["scores"].items() if isinstance(v, dict)}
-            lines.append(
-                f"| {name} | {case['dataset']['num_nodes']:,} | {case['teacher']} ({case['teacher_mode']}) | "
-                f"{seconds:.0f} | {case['peak_rss'] / 2**30:.2f} | {acc.get('teacher', '-')} | "
-                f"{acc.get('student', '-')} | {acc.get('mlp', '-')} |"
-            )
     if ray.exists():
         data = json.loads(ray.read_text())
         lines += [
