@@ -312,7 +312,7 @@ def best_table(tables: list[Table], method: str) -> str:
         *(f"{display(method)} ← {display(t)}" for t in teachers),
     ]
     rows, columns = [], {t: [] for t in teachers}
-    complete = [d for d in tables[0].datasets if all(d in t.complete_datasets() for t in tables)]
+    complete = complete_in_all(tables)
     for dataset in tables[0].datasets:
         teacher_means = {t.teacher: t.cell(dataset, t.teacher).mean(part) for t in tables}
         student_means = {
@@ -341,7 +341,7 @@ def best_table(tables: list[Table], method: str) -> str:
 def best_summary(tables: list[Table], method: str, baseline: str) -> str:
     """Is ``method`` from a stronger teacher better than from ``baseline``, on average over the datasets?"""
     part = tables[0].main_part
-    complete = [d for d in tables[0].datasets if all(d in t.complete_datasets() for t in tables)]
+    complete = complete_in_all(tables)
     by_teacher = {t.teacher: t for t in tables if method in t.labels}
     if baseline not in by_teacher or not complete or len(by_teacher) < 2:
         return "_not enough stored runs to compare teachers_"
@@ -360,6 +360,11 @@ def best_summary(tables: list[Table], method: str, baseline: str) -> str:
         f"{others[single]:.2f} ({others[single] - base:+.2f}); from the best other teacher per dataset "
         f"(picked on these test means, so optimistic) {per_dataset:.2f} ({per_dataset - base:+.2f})."
     )
+
+
+def complete_in_all(tables: list[Table]) -> list[str]:
+    """The datasets whose cells are complete in every one of ``tables`` (what averages run over)."""
+    return [d for d in tables[0].datasets if all(d in t.complete_datasets() for t in tables)]
 
 
 def _student_name(key: tuple[str, str]) -> str:
