@@ -23,7 +23,7 @@ def small():
     return features, hypergraph
 
 
-@pytest.mark.parametrize("name", ["hgnn", "hgnnp"])
+@pytest.mark.parametrize("name", ["hgnn", "hgnnp", "unigcn"])
 def test_chunked_soft_labels_equal_full_batch(small, name):
     features, hypergraph = small
     teacher = TEACHERS.get(name)(features.size(1), 4).eval()

@@ -8,8 +8,6 @@ hypergraph GCN runs on the clique expansion with self-loops; ``structure="pairs"
 
 from __future__ import annotations
 
-from torch import Tensor
-
 from hyperdistill.data.hypergraph import Hypergraph
 from hyperdistill.models.registry import TEACHERS
 from hyperdistill.models.stack import ConvStack
@@ -64,10 +62,6 @@ class GCN(ConvStack):
         super().__init__(in_channels, out_channels, hidden_channels, num_layers, dropout)
         self.structure = structure
 
-    def forward(self, x: Tensor, graph: GraphInput) -> Tensor:
-        return self.forward_with_hidden(x, graph)[0]
-
-    def forward_with_hidden(self, x: Tensor, graph: GraphInput) -> tuple[Tensor, Tensor]:
-        """Logits and the input of the last convolution."""
-        # ConvStack is typed for hypergraphs; GCNConv accepts an edge_index too.
-        return super().forward_with_hidden(x, graph_structure(graph, self.structure))  # type: ignore[arg-type]
+    def propagation_structure(self, graph: GraphInput) -> GraphInput:  # type: ignore[override]
+        """The graph the convolutions propagate over: see ``structure``."""
+        return graph_structure(graph, self.structure)

@@ -51,12 +51,17 @@ class ConvStack(nn.Module):
     def forward(self, x: Tensor, hypergraph: Hypergraph) -> Tensor:
         return self.forward_with_hidden(x, hypergraph)[0]
 
+    def propagation_structure(self, hypergraph: Hypergraph) -> Hypergraph:
+        """The hypergraph the convolutions propagate over (the input one; subclasses may augment it)."""
+        return hypergraph
+
     def forward_with_hidden(self, x: Tensor, hypergraph: Hypergraph) -> tuple[Tensor, Tensor]:
         """Logits and the input of the last convolution (the teacher's vertex representation).
 
         Shapes:
             - output: ``(N, out_channels)`` and ``(N, hidden_channels)`` (``(N, in_channels)`` for one layer)
         """
+        hypergraph = self.propagation_structure(hypergraph)
         for conv in self.convs[:-1]:
             x = F.dropout(F.relu(conv(x, hypergraph)), self.dropout, self.training)
         return self.convs[-1](x, hypergraph), x

@@ -1,7 +1,9 @@
 """The UniGAT teacher (Huang & Yang, IJCAI 2021, arXiv:2105.00956).
 
 Defaults from the UniGNN code: 8 heads of 8 channels concatenated, then one head for the classes;
-ReLU; dropout 0.6 on the input, after the hidden layer and on the attention coefficients.
+ReLU; dropout 0.6 on the input, after the hidden layer and on the attention coefficients. Like UniGCN (and
+the UniGNN runs, ``--add-self-loop``) it adds a singleton hyperedge to every vertex without one, so a vertex
+attends to its own features too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from torch import Tensor, nn
 from hyperdistill.data.hypergraph import Hypergraph
 from hyperdistill.models.registry import TEACHERS
 from hyperdistill.nn.conv.unigat import UniGATConv
+from hyperdistill.nn.graph import with_self_loops
 
 
 @TEACHERS.register("unigat")
@@ -29,6 +32,8 @@ class UniGAT(nn.Module):
         num_layers: Number of layers (>= 1).
         dropout: Dropout probability on the input and after every hidden layer.
         attention_dropout: Dropout probability on the attention coefficients.
+        self_loops: Add a singleton hyperedge ``{v}`` to every vertex without one (UniGNN's
+            ``--add-self-loop``).
 
     Shapes:
         - x: ``(N, in_channels)``
@@ -44,6 +49,7 @@ class UniGAT(nn.Module):
         num_layers: int = 2,
         dropout: float = 0.6,
         attention_dropout: float = 0.6,
+        self_loops: bool = True,
     ) -> None:
         super().__init__()
         if num_layers < 1:
@@ -55,6 +61,7 @@ class UniGAT(nn.Module):
             width = heads * hidden_channels
         self.convs.append(UniGATConv(width, out_channels, 1, concat=False, dropout=attention_dropout))
         self.dropout = dropout
+        self.self_loops = self_loops
 
     def reset_parameters(self) -> None:
         for conv in cast("Iterable[UniGATConv]", self.convs):
@@ -65,6 +72,8 @@ class UniGAT(nn.Module):
 
     def forward_with_hidden(self, x: Tensor, hypergraph: Hypergraph) -> tuple[Tensor, Tensor]:
         """Logits and the input of the last layer (the teacher's vertex representation)."""
+        if self.self_loops:
+            hypergraph = with_self_loops(hypergraph)
         x = F.dropout(x, self.dropout, self.training)
         for conv in self.convs[:-1]:
             x = F.dropout(F.relu(conv(x, hypergraph)), self.dropout, self.training)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import Tensor, nn
@@ -74,6 +75,7 @@ def teacher_forward(
     teacher.eval()
     source: RowSource = _slicer(rows) if isinstance(rows, Tensor) else rows
     n = hypergraph.num_nodes
+    structure = cast(ConvStack, teacher).propagation_structure(hypergraph)
     hidden: Tensor | None = None
     out = torch.empty(0)
     for position, conv in enumerate(convs):
@@ -81,7 +83,7 @@ def teacher_forward(
         for start in range(0, n, chunk_size):
             stop = min(start + chunk_size, n)
             projected[start:stop] = conv.lin(source(start, stop))
-        out = conv.propagate(projected, hypergraph)
+        out = conv.propagate(projected, structure)
         del projected
         if conv.bias is not None:
             out += conv.bias
