@@ -58,6 +58,9 @@ EXPECTED: dict[str, Expected] = {
     "pubmed": Expected(19717, 44324, None, 3, [4103, 7739, 7875], split_sizes=(60, 500, 1000), num_splits=1),
     "cora_npz": Expected(2708, 5278, 1433, 7, [298, 418, 818, 426, 217, 180, 351]),
     "citeseer_npz": Expected(3312, 4536, 3703, 6, [249, 596, 701, 508, 668, 590]),
+    # GLNN's vertices: the largest connected component (its paper's table: 2,485 / 5,069 and 2,110 / 3,668).
+    "cora_glnn": Expected(2485, 5069, 1433, 7, [285, 406, 726, 379, 214, 131, 344]),
+    "citeseer_glnn": Expected(2110, 3668, 3703, 6, [115, 463, 388, 304, 532, 308]),
     "news20": Expected(
         16242, 100, 100, 4, [4605, 3519, 2656, 5462], covered=16242, extra={"incidences": 65451}
     ),
@@ -84,6 +87,7 @@ EXPECTED: dict[str, Expected] = {
 
 @pytest.fixture(scope="module", autouse=True)
 def _release_datasets() -> Iterator[None]:
+    known_datasets()  # registers the readers' datasets, also when a single test of this module runs
     yield
     _load.cache_clear()
 

@@ -291,6 +291,20 @@ def test_npz_graph(tmp_path: Path) -> None:
     assert load_path(tmp_path / "toy.npz", "npz").num_nodes == 4
 
 
+def test_npz_largest_component_keeps_glnns_vertices(tmp_path: Path) -> None:
+    # Toy graph: 0-1, 2->1 (a directed edge joins the component), a self-loop on 2, vertex 3 alone.
+    write_npz(tmp_path / "toy.npz")
+    data = load_path(tmp_path / "toy.npz", "npz", largest_component="true")
+    assert data.num_nodes == 3
+    assert data.labels.tolist() == [0, 1, 1]
+    assert torch.equal(data.features, torch.eye(3))
+    pairs = data.hypergraph.edge_sizes() == 2
+    assert int(pairs.sum()) == 2  # {0,1}, {1,2}: renumbered within the component
+    assert load_path(tmp_path / "toy.npz", "npz", largest_component=False).num_nodes == 4
+    with pytest.raises(ConfigError, match="largest_component must be true or false, got 'maybe'"):
+        load_path(tmp_path / "toy.npz", "npz", largest_component="maybe")
+
+
 def test_npz_corrupt_and_incomplete_files(tmp_path: Path) -> None:
     (tmp_path / "bad.npz").write_bytes(b"this is not a zip archive")
     with pytest.raises(DataError, match=r"bad\.npz is truncated or corrupt"):
