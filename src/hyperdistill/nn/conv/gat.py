@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from hyperdistill.errors import DataError
+from hyperdistill.nn.conv.base import AttentionConv
 from hyperdistill.nn.functional import scatter_sum, segment_softmax
 from hyperdistill.nn.graph import GraphInput, graph_edges
 
@@ -19,7 +19,7 @@ MAX_EDGE_GIB = 6.0
 EDGE_TENSORS = 4
 
 
-class GATConv(nn.Module):
+class GATConv(AttentionConv):
     r"""Graph attention layer: each vertex attends over its in-neighbours and itself.
 
     .. math::
@@ -45,36 +45,7 @@ class GATConv(nn.Module):
         - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        heads: int = 1,
-        concat: bool = True,
-        negative_slope: float = 0.2,
-        dropout: float = 0.0,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.heads = heads
-        self.concat = concat
-        self.negative_slope = negative_slope
-        self.dropout = dropout
-        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
-        self.att_src = nn.Parameter(torch.empty(1, heads, out_channels))
-        self.att_dst = nn.Parameter(torch.empty(1, heads, out_channels))
-        size = heads * out_channels if concat else out_channels
-        self.bias = nn.Parameter(torch.empty(size)) if bias else None
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        nn.init.xavier_uniform_(self.lin.weight)
-        nn.init.xavier_uniform_(self.att_src)
-        nn.init.xavier_uniform_(self.att_dst)
-        if self.bias is not None:
-            nn.init.zeros_(self.bias)
+    attention = ("att_src", "att_dst")
 
     def forward(self, x: Tensor, graph: GraphInput) -> Tensor:
         n = x.size(0)
@@ -85,11 +56,7 @@ class GATConv(nn.Module):
         alpha = segment_softmax(F.leaky_relu(score, self.negative_slope), dst, n)
         alpha = F.dropout(alpha, self.dropout, self.training)
         out = scatter_sum(h[src] * alpha.unsqueeze(-1), dst, n)  # (N, K, C)
-        out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
-        return out if self.bias is None else out + self.bias
-
-    def extra_repr(self) -> str:
-        return f"{self.in_channels}, {self.out_channels}, heads={self.heads}, concat={self.concat}"
+        return self.combine(out)
 
 
 def check_edge_memory(num_edges: int, width: int) -> None:

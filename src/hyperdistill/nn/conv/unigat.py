@@ -3,15 +3,15 @@ Networks", IJCAI 2021, arXiv:2105.00956)."""
 
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from hyperdistill.data.hypergraph import Hypergraph
+from hyperdistill.nn.conv.base import AttentionConv
 from hyperdistill.nn.functional import scatter_mean, scatter_sum, segment_softmax
 
 
-class UniGATConv(nn.Module):
+class UniGATConv(AttentionConv):
     r"""UniGAT layer: each vertex attends over the hyperedges it belongs to.
 
     .. math::
@@ -40,36 +40,7 @@ class UniGATConv(nn.Module):
         - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        heads: int = 1,
-        concat: bool = True,
-        negative_slope: float = 0.2,
-        dropout: float = 0.0,
-        bias: bool = True,
-    ) -> None:
-        super().__init__()
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.heads = heads
-        self.concat = concat
-        self.negative_slope = negative_slope
-        self.dropout = dropout
-        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
-        self.att_vertex = nn.Parameter(torch.empty(1, heads, out_channels))
-        self.att_edge = nn.Parameter(torch.empty(1, heads, out_channels))
-        size = heads * out_channels if concat else out_channels
-        self.bias = nn.Parameter(torch.empty(size)) if bias else None
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        nn.init.xavier_uniform_(self.lin.weight)
-        nn.init.xavier_uniform_(self.att_vertex)
-        nn.init.xavier_uniform_(self.att_edge)
-        if self.bias is not None:
-            nn.init.zeros_(self.bias)
+    attention = ("att_vertex", "att_edge")
 
     def forward(self, x: Tensor, hypergraph: Hypergraph) -> Tensor:
         n, m = hypergraph.num_nodes, hypergraph.num_edges
@@ -80,8 +51,4 @@ class UniGATConv(nn.Module):
         alpha = segment_softmax(F.leaky_relu(score, self.negative_slope), vertices, n)  # (nnz, K)
         alpha = F.dropout(alpha, self.dropout, self.training)
         out = scatter_sum(h_edge[edges] * alpha.unsqueeze(-1), vertices, n)  # (N, K, C)
-        out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
-        return out if self.bias is None else out + self.bias
-
-    def extra_repr(self) -> str:
-        return f"{self.in_channels}, {self.out_channels}, heads={self.heads}, concat={self.concat}"
+        return self.combine(out)
