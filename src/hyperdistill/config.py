@@ -50,12 +50,13 @@ class MethodSpec:
                     f"method {text!r}: {item.strip()!r} is not key=value; "
                     "e.g. lighthgnn_plus[kl=published;sampling=uniform]"
                 )
-            params[key.strip()] = _parse_value(value.strip())
+            params[key.strip()] = parse_value(value.strip())
         label = name if not params else f"{name}[{','.join(f'{k}={_show(v)}' for k, v in params.items())}]"
         return cls(name, params, label)
 
 
-def _parse_value(text: str) -> Any:
+def parse_value(text: str) -> Any:
+    """A ``--set`` or ``method[key=value]`` value: JSON where it parses (numbers, booleans), else the text."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:

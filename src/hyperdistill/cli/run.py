@@ -14,19 +14,12 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from hyperdistill.cli.app import app, console, err_console, user_errors
-from hyperdistill.config import DEFAULT_METHODS, RunConfig
+from hyperdistill.config import DEFAULT_METHODS, RunConfig, parse_value
 from hyperdistill.errors import HyperdistillError
 
 
 def _parse_list(text: str, kind: type = str) -> tuple[Any, ...]:
     return tuple(kind(part.strip()) for part in text.split(",") if part.strip())
-
-
-def _parse_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
 
 
 def _apply_sets(fields: dict[str, Any], sets: list[str]) -> None:
@@ -40,7 +33,7 @@ def _apply_sets(fields: dict[str, Any], sets: list[str]) -> None:
                 f"--set takes OWNER.NAME=VALUE (e.g. lighthgnn_plus.beta=0.5), got {item!r}"
             )
         if owner in groups:
-            fields.setdefault(groups[owner], {})[name] = _parse_value(value)
+            fields.setdefault(groups[owner], {})[name] = parse_value(value)
         else:
             from hyperdistill.distill import DISTILLERS
 
@@ -49,7 +42,7 @@ def _apply_sets(fields: dict[str, Any], sets: list[str]) -> None:
                     f"--set {item}: {owner!r} is neither teacher, student, dataset nor a method; "
                     f"methods: {', '.join(DISTILLERS.names())} (teacher settings: --set teacher.NAME=VALUE)"
                 )
-            fields.setdefault("method_params", {}).setdefault(owner, {})[name] = _parse_value(value)
+            fields.setdefault("method_params", {}).setdefault(owner, {})[name] = parse_value(value)
 
 
 @app.command()
