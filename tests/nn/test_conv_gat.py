@@ -57,9 +57,9 @@ def test_gat_refuses_a_graph_whose_edge_tensors_would_not_fit(monkeypatch):
 
     conv = GATConv(3, 4, heads=2)
     edge_index = torch.tensor([[0, 1, 2], [1, 2, 0]])
-    # 3 edges + 3 self-loops, 8 channels, 4 tensors of float32: 768 bytes
-    monkeypatch.setenv("HYPERDISTILL_MAX_EDGE_GIB", str(700 / 2**30))
+    # 3 edges + 3 self-loops, each 6 float32 tensors x 2 heads + 48 bytes of indices: 576 bytes
+    monkeypatch.setenv("HYPERDISTILL_MAX_EDGE_GIB", str(500 / 2**30))
     with pytest.raises(DataError, match="per-edge tensors"):
         conv(torch.randn(3, 3), edge_index)
-    monkeypatch.setenv("HYPERDISTILL_MAX_EDGE_GIB", str(800 / 2**30))
+    monkeypatch.setenv("HYPERDISTILL_MAX_EDGE_GIB", str(600 / 2**30))
     assert conv(torch.randn(3, 3), edge_index).shape == (3, 8)

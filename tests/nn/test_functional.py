@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
-from hyperdistill.nn.functional import scatter_max, scatter_mean, scatter_min, scatter_sum, segment_softmax
+from hyperdistill.nn import functional
+from hyperdistill.nn.functional import (
+    scatter_max,
+    scatter_mean,
+    scatter_min,
+    scatter_sum,
+    segment_softmax,
+    weighted_gather_sum,
+)
 
 INDEX = torch.tensor([0, 2, 0, 2, 2])  # segment 1 and 3 are empty
 
@@ -35,3 +44,36 @@ def test_segment_softmax_is_stable_for_huge_scores_and_has_gradients():
     (segment_softmax(mild, INDEX, 4) * torch.arange(5.0)).sum().backward()
     expected = torch.autograd.grad((torch.softmax(mild[[0, 2]], 0) * torch.tensor([0.0, 2.0])).sum(), mild)[0]
     assert torch.allclose(mild.grad[[0, 2]], expected[[0, 2]])
+
+
+def test_weighted_gather_sum_by_hand():
+    # Two heads of one channel; edges 0->1 (weights 2, 3), 2->1 (1, -1), 1->0 (0.5, 4); vertex 2 gets nothing.
+    x = torch.tensor([[[1.0], [10.0]], [[2.0], [20.0]], [[3.0], [30.0]]])
+    weight = torch.tensor([[2.0, 3.0], [1.0, -1.0], [0.5, 4.0]])
+    src, dst = torch.tensor([0, 2, 1]), torch.tensor([1, 1, 0])
+    out = weighted_gather_sum(x, weight, src, dst, 3)
+    expected = torch.tensor([[[1.0], [80.0]], [[5.0], [0.0]], [[0.0], [0.0]]])
+    assert torch.equal(out, expected)
+
+
+@pytest.mark.parametrize("chunk_elements", [1, 6, 1 << 24])
+def test_weighted_gather_sum_matches_the_materialised_messages_in_any_chunking(monkeypatch, chunk_elements):
+    monkeypatch.setattr(functional, "_MESSAGE_ELEMENTS", chunk_elements)
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(6, 2, 3, generator=generator, dtype=torch.float64, requires_grad=True)
+    src = torch.randint(0, 6, (17,), generator=generator)
+    dst = torch.randint(0, 6, (17,), generator=generator)
+    weight = torch.rand(17, 2, generator=generator, dtype=torch.float64, requires_grad=True)
+    out = weighted_gather_sum(x, weight, src, dst, 6)
+    reference = scatter_sum(x[src] * weight.unsqueeze(-1), dst, 6)
+    assert torch.allclose(out, reference)
+    grad = torch.randn(6, 2, 3, generator=generator, dtype=torch.float64)
+    assert all(
+        torch.allclose(a, b)
+        for a, b in zip(
+            torch.autograd.grad(out, (x, weight), grad),
+            torch.autograd.grad(reference, (x, weight), grad),
+            strict=True,
+        )
+    )
+    assert torch.autograd.gradcheck(lambda x, w: weighted_gather_sum(x, w, src, dst, 6), (x, weight))
