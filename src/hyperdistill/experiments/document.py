@@ -196,10 +196,10 @@ def block_section(block: Block, tables: list[Table]) -> tuple[str, list[Figure]]
         stem = f"results_{block.name}_{table.teacher}_" + (
             "trans" if table.share is None else f"r{table.share:g}"
         )
-        lines += [
-            f"### {display(table.teacher)} teacher, {table.setting_label()}, {block.protocol} protocol",
-            "",
-        ]
+        # A reference table has every setting's columns: name them all.
+        tabled = tables if block.kind == "reference" else [table]
+        settings = " and ".join(dict.fromkeys(t.setting_label() for t in tabled))
+        lines += [f"### {display(table.teacher)} teacher, {settings}, {block.protocol} protocol", ""]
         if block.kind == "table":
             for part in table.parts:
                 if len(table.parts) > 1:
