@@ -24,29 +24,22 @@ INDEX_BYTES = 48
 class GATConv(AttentionConv):
     r"""Graph attention layer: each vertex attends over its in-neighbours and itself.
 
-        .. math::
-            \alpha_{ij} = \operatorname{softmax}_{j \in N(i) \cup \{i\}}
-            \big(\mathrm{LeakyReLU}(a_{\text{src}}^\top \Theta x_j + a_{\text{dst}}^\top \Theta x_i)\big),
-            \qquad x_i' = \Big\Vert_{k=1}^{K} \sum_{j} \alpha^k_{ij} \Theta^k x_j + b
+    .. math::
+        \alpha_{ij} = \operatorname{softmax}_{j \in N(i) \cup \{i\}}
+        \big(\mathrm{LeakyReLU}(a_{\text{src}}^\top \Theta x_j + a_{\text{dst}}^\top \Theta x_i)\big),
+        \qquad x_i' = \Big\Vert_{k=1}^{K} \sum_{j} \alpha^k_{ij} \Theta^k x_j + b
 
-        The structure is a graph ``edge_index`` ``(2, E)`` (row 0 source, row 1 target; self-loops are
-        replaced by one per vertex, like PyG's ``GATConv``) or a :class:`Hypergraph`, read as its clique
-        expansion with self-loops (cached). The softmax is a segment softmax over each target's edges; the
-    messages are summed in edge chunks (:func:`weighted_gather_sum`), so memory grows with ``E * K``, not
-    ``E * K * C``.
+    The structure is a graph ``edge_index`` ``(2, E)`` (row 0 source, row 1 target; self-loops are
+    replaced by one per vertex, like PyG's ``GATConv``) or a :class:`Hypergraph`, read as its clique
+    expansion with self-loops (cached). The softmax is a segment softmax over each target's edges, with
+    dropout on the coefficients as in the paper; the messages are summed in edge chunks
+    (:func:`weighted_gather_sum`), so memory grows with ``E * K``, not ``E * K * C``.
 
-        Args:
-            in_channels: Input feature size F.
-            out_channels: Output size per head.
-            heads: Number of attention heads K.
-            concat: Concatenate the heads (output ``K * out_channels``) or average them (``out_channels``).
-            negative_slope: Slope of the LeakyReLU on the scores.
-            dropout: Dropout probability on the attention coefficients (training only), as in the paper.
-            bias: Whether to add a learnable bias.
+    Arguments as :class:`AttentionConv`.
 
-        Shapes:
-            - x: ``(N, in_channels)``; graph: Hypergraph or edge_index ``(2, E)``
-            - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
+    Shapes:
+        - x: ``(N, in_channels)``; graph: Hypergraph or edge_index ``(2, E)``
+        - output: ``(N, heads * out_channels)`` if ``concat`` else ``(N, out_channels)``
     """
 
     attention = ("att_src", "att_dst")

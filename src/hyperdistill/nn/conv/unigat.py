@@ -26,14 +26,7 @@ class UniGATConv(AttentionConv):
     ``[0.001, 5]`` and applies dropout before the softmax; here dropout acts on the attention
     coefficients, as in GAT and the UniGNN code.
 
-    Args:
-        in_channels: Input feature size F.
-        out_channels: Output size per head.
-        heads: Number of attention heads K.
-        concat: Concatenate the heads (output ``K * out_channels``) or average them (``out_channels``).
-        negative_slope: Slope of the LeakyReLU on the scores.
-        dropout: Dropout probability on the attention coefficients (training only).
-        bias: Whether to add a learnable bias.
+    Arguments as :class:`AttentionConv`.
 
     Shapes:
         - x: ``(N, in_channels)``
